@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Regenerate patches/ from the commits base..HEAD of build/linux.
+#
+#   tools/export.sh          write patches/ (numbered format-patch files,
+#                            0000-cover-letter.patch and series)
+#   tools/export.sh --check  exit 1, naming what differs, when the tree
+#                            has commits or edits that patches/ lacks
+#
+# The cover letter's subject and text are kept in patches/0000-cover-letter.patch
+# itself: edit them there; shortlog, diffstat and base-commit are regenerated.
+. "$(dirname "$0")/common.sh"
+
+check=0
+[ "${1:-}" = --check ] && check=1
+[ -d "$TREE/.git" ] || die "no tree at $TREE (run 'make tree')"
+
+# Subject and body of the current cover letter, as a branch description.
+cover_description() {
+	local cover=$PATCHES/0000-cover-letter.patch
+	if [ ! -f "$cover" ]; then
+		printf 'uffd-wp async tracking and PAGEMAP_SCAN for 6.1\n\n*** BLURB HERE ***\n'
+		return
+	fi
+	awk '
+		/^Subject: / { sub(/^Subject: \[[^]]*\] */, ""); print; print ""; hdr = 1; next }
+		hdr && /^$/ && !body { body = 1; next }
+		body && /^[^ ].* \([0-9]+\):$/ { exit }
+		body { print }
+	' "$cover" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+generate() {
+	local out=$1 n
+	mkdir -p "$out"
+	n=$(git -C "$TREE" rev-list --count base..HEAD)
+	[ "$n" -gt 0 ] || die "the tree has no commits on top of base"
+	git -C "$TREE" config branch.series.description "$(cover_description)"
+	git -C "$TREE" -c core.abbrev=12 -c diff.renames=true format-patch -q \
+		--cover-letter --cover-from-description=subject \
+		--subject-prefix="PATCH 6.1" --base=base --no-signature \
+		--zero-commit -o "$out" base..HEAD
+	# format-patch dates the cover letter "now"; pin it to the last patch.
+	local date
+	date=$(git -C "$TREE" log -1 --format='%ad' --date=rfc2822 HEAD)
+	sed -i "s/^Date: .*/Date: $date/" "$out/0000-cover-letter.patch"
+	(cd "$out" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') > "$out/series"
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+generate "$tmp/p"
+
+if [ $check = 1 ]; then
+	rc=0
+	dirty=$(git -C "$TREE" status --porcelain)
+	if [ -n "$dirty" ]; then
+		echo "export-check: uncommitted edits in build/linux:"
+		echo "$dirty" | sed 's/^/  /'
+		rc=1
+	fi
+	if ! diff -rq "$tmp/p" "$PATCHES" > "$tmp/diff"; then
+		echo "export-check: patches/ differs from build/linux (base..HEAD):"
+		sed -e "s|$tmp/p|tree|g" -e "s|$PATCHES|patches|g" -e 's/^/  /' "$tmp/diff"
+		rc=1
+	fi
+	[ $rc = 0 ] && echo "export-check: patches/ matches build/linux"
+	exit $rc
+fi
+
+rm -f "$PATCHES"/*.patch "$PATCHES"/series
+cp "$tmp"/p/* "$PATCHES"/
+echo "$(tree_sum) $(patches_sum)" > "$BUILD/tree-stamp"
+log "export: $(wc -l < "$PATCHES/series") patches written to patches/"

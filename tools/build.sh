@@ -19,5 +19,10 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export KBUILD_BUILD_TIMESTAMP="Sat Jan  1 00:00:00 UTC 2000"
 export KBUILD_BUILD_USER=uffd KBUILD_BUILD_HOST=series
 
-make -C "$TREE" O="$obj" CC="$cc" -j"$JOBS" -s "$@" bzImage
-make -C "$TREE" O="$obj" -s headers_install INSTALL_HDR_PATH="$obj/hdr" >/dev/null
+# With explicit targets (e.g. "C=2 W=1 mm/foo.o") build only those.
+targets=bzImage
+for a in "$@"; do
+	case $a in *=*) ;; *) targets= ;; esac
+done
+make -C "$TREE" O="$obj" CC="$cc" -j"$JOBS" -s "$@" $targets
+[ -z "$targets" ] || make -C "$TREE" O="$obj" -s headers_install INSTALL_HDR_PATH="$obj/hdr" >/dev/null

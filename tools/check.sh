@@ -26,12 +26,13 @@ summary() {
 	# Test counts from the QEMU run; every failed stage counts as a failure.
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$LOGS/check-qemu.txt" 2>/dev/null | tail -1)
 	[ -n "$line" ] && read -r p _ f _ k _ <<< "${line//,/}"
-	f=$((f + $(printf '%s\n' "${stages[@]}" | grep -c ' FAILED ')))
+	f=$((f + $(printf '%s\n' "${stages[@]}" | grep -c ' FAILED ' || true)))
 	echo "$p passed, $f failed, $k skipped"
 }
 trap summary EXIT
 
 T=$TOP/tools
+rm -f "$LOGS/check-qemu.txt"
 stage deps "$T/deps.sh" || exit 1
 stage tree "$T/tree.sh" || exit 1
 stage checkpatch "$T/gates/checkpatch.sh" || true

@@ -77,12 +77,13 @@ build_peer() {
 	local inc="-isystem $src/usr/hdr/include -isystem $src/tools/include/uapi -I $src/tools/testing/selftests"
 	# 6.1 has no MFD_NOEXEC_SEAL (6.3): tools/peer/compat.c retries without it.
 	local compat="$TOP/tools/peer/compat.c -Wl,--wrap=memfd_create"
+	# Upstream's warnings are upstream's: keep them in a log, not here.
 	(
 		cd "$mm"
 		$CC $CFLAGS $inc pagemap_ioctl.c vm_util.c thp_settings.c $compat $LDLIBS -o "$out/pagemap_ioctl"
 		$CC $CFLAGS $inc uffd-unit-tests.c uffd-common.c vm_util.c thp_settings.c $compat $LDLIBS \
 			-o "$out/uffd-unit-tests"
-	)
+	) 2>"$LOGS/peer-build.log" || { cat "$LOGS/peer-build.log"; die "the peer suite does not build"; }
 	add peer pagemap_ioctl
 	add peer uffd-unit-tests
 	echo "timeout=900" > "$out/settings"

@@ -24,8 +24,13 @@ trap 'git -C "$TREE" checkout -q -f "$branch"' EXIT
 touched_c() { git diff --name-only base "$branch" -- '*.c' ':!tools/' ':!Documentation/'; }
 
 # Normalise "file:line:col: warning: text" so findings compare across
-# commits whose line numbers differ.
-normalise() { sed -E 's/^([^:]+):[0-9]+:([0-9]+:)? /\1: /' | grep -E ': (warning|error|note): ' | LC_ALL=C sort; }
+# commits whose line numbers differ; numbers inside the text ("preceding
+# lock on line 5656") become N for the same reason.
+numbers() { sed -E ':a; s/^(([^:]*: ){'"$1"'}[^0-9]*)[0-9]+/\1N/; ta'; }
+normalise() {
+	sed -E 's/^([^:]+):[0-9]+:([0-9]+:)? /\1: /' | grep -E ': (warning|error|note): ' |
+		numbers 1 | LC_ALL=C sort
+}
 
 analyse() {
 	local tag=$1 files=() f
@@ -50,7 +55,7 @@ analyse() {
 		xargs -P "$JOBS" -n 2 sh -c 'spatch -D report --very-quiet --no-show-diff --no-includes \
 			--include-headers --timeout 120 --cocci-file "$0" "$1" 2>/dev/null | \
 			sed -E "s|^$PWD/||; s|^([^:]+):[0-9]+:[0-9-]+:|\1:|; s|^|$(basename "$0"): |"' |
-			LC_ALL=C sort > "$out/cocci-$tag.txt"
+			numbers 2 | LC_ALL=C sort > "$out/cocci-$tag.txt"
 	fi
 }
 

@@ -14,10 +14,17 @@ obj=$BUILD/obj-$flavor
 frags=("$TOP/tools/configs/base.config" "$TOP/tools/configs/$flavor.config" "$@")
 mkdir -p "$obj"
 
-new=$obj/.config.new
-make -s -C "$TREE" O="$obj" KCONFIG_CONFIG=.config.new tinyconfig >/dev/null
-(cd "$obj" && KCONFIG_CONFIG=$new "$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$new" "${frags[@]}") >"$LOGS/config-$flavor.log"
-make -s -C "$TREE" O="$obj" KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
+# Generate in an empty scratch directory, so that a build directory's
+# old .config never leaks into the result: tinyconfig's own merge step
+# starts from "<objdir>/.config", whatever KCONFIG_CONFIG says. From an
+# empty directory it yields Kconfig defaults plus the tiny.config
+# fragments, onto which ours are merged.
+scratch=$(mktemp -d "$BUILD/config.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+new=$scratch/.config.new
+make -s -C "$TREE" O="$scratch" KCONFIG_CONFIG=.config.new tinyconfig >/dev/null
+(cd "$scratch" && KCONFIG_CONFIG=$new "$TREE/scripts/kconfig/merge_config.sh" -m -O "$scratch" "$new" "${frags[@]}") >"$LOGS/config-$flavor.log"
+make -s -C "$TREE" O="$scratch" KCONFIG_CONFIG=.config.new olddefconfig >/dev/null
 
 # Every line of every fragment must be in the final config, as written.
 bad=0
@@ -37,8 +44,6 @@ for f in "${frags[@]}"; do
 done
 [ $bad = 0 ] || die "requested options did not take (see above)"
 if ! cmp -s "$new" "$obj/.config"; then
-	mv "$new" "$obj/.config"
+	cp "$new" "$obj/.config"
 	log "config: $flavor written"
-else
-	rm -f "$new"
 fi

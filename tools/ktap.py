@@ -60,14 +60,6 @@ def fixed_plans(exp):
     return plans
 
 
-def _unused():
-    try:
-        pass
-    except FileNotFoundError:
-        pass
-    return exp
-
-
 class Program:
     def __init__(self, suite, name):
         self.suite, self.name = suite, name

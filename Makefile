@@ -7,19 +7,24 @@
 #   make check        everything CI runs (gates + debug kernel tests)
 #   make export       regenerate patches/ from build/linux
 #   make export-check fail when build/linux has work patches/ lacks
+#   make stress       the dirty-tracking stress tool and fuzzer, debug kernel
+#   make bench        ours vs upstream 6.12 in QEMU: Documentation/bench-results.md
 #
 # Variables: FLAVOR=fast|debug  KSRC=<6.1.y tree or tarball>
-#            SUITES=series,peer  TESTS=<name,...>  JOBS=3
+#            SUITES=series,peer,stress  TESTS=<name,...>  JOBS=3
+#            STRESS_SECONDS=N FUZZ_SECONDS=N (make stress; defaults 300, 60)
 
 FLAVOR ?= fast
-SUITES ?= series,peer
+SUITES ?= series,peer,stress
 TESTS ?=
+STRESS_SECONDS ?= 300
+FUZZ_SECONDS ?= 60
 export KSRC JOBS
 
 T := tools
 
 .PHONY: all check deps tree config build selftests initramfs run test \
-	export export-check checkpatch gates clean distclean
+	export export-check checkpatch gates check-builds clean distclean bench stress
 
 all: deps tree build selftests initramfs run
 
@@ -61,6 +66,23 @@ checkpatch:
 
 gates: checkpatch export-check
 	$(T)/gates/prefix.sh $(FLAVOR)
+
+# Long runs of tools/stress (make check runs it for 30 s): the last line
+# is "stress: N ops, M violations, seed S".
+stress: deps tree
+	STRESS_SECONDS=$(STRESS_SECONDS) FUZZ_SECONDS=$(FUZZ_SECONDS) $(T)/stress/run.sh
+
+# The series on other configs and arches, as the kernel test robot builds it
+check-builds: tree
+	WITH_CROSS=1 $(T)/deps.sh
+	$(T)/check-builds.sh
+
+# Our kernel and upstream 6.12 (same config), booted alternately in QEMU,
+# the same benchmark in each: tools/bench/run.sh (BOOTS=, ROUNDS=).
+bench:
+	WITH_BENCH=1 $(T)/deps.sh
+	$(T)/tree.sh
+	$(T)/bench/run.sh
 
 clean:
 	rm -rf build/obj-* build/kst build/initramfs* build/logs build/*.img

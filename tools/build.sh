@@ -8,7 +8,7 @@
 
 flavor=${1:?fast or debug}
 shift
-obj=$BUILD/obj-$flavor
+obj=${OBJ:-$BUILD/obj-$flavor}
 [ -f "$obj/.config" ] || "$TOP/tools/config.sh" "$flavor"
 
 cc=gcc

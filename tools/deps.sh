@@ -7,8 +7,12 @@
 
 PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils gzip
 file python3 perl git ccache sparse coccinelle qemu-system-x86 busybox-static
-e2fsprogs linux-source-6.1 linux-source-6.12"
+e2fsprogs rsync linux-source-6.1 linux-source-6.12"
 [ -n "${WITH_CROSS:-}" ] && PKGS="$PKGS clang lld llvm gcc-aarch64-linux-gnu gcc-i686-linux-gnu"
+# make bench: the plot of Documentation/bench.png.
+[ -n "${WITH_BENCH:-}" ] && PKGS="$PKGS python3-matplotlib"
+# make check-builds: static i386 and arm64 probes, and the arm64 guest.
+[ -n "${WITH_CROSS:-}" ] && PKGS="$PKGS libc6-dev-i386-cross libc6-dev-arm64-cross qemu-system-arm"
 
 missing=
 for p in $PKGS; do

@@ -6,10 +6,11 @@
 # result channel (ttyS1) to build/logs/ktap-$FLAVOR.log.
 #
 #   tools/run.sh <flavor> [suites] [tests]
-#     suites: comma list of series,peer (default both)
+#     suites: comma list of series,peer,stress (default series,peer)
 #     tests:  comma list of test names to run alone (default all)
 #   KERNEL=<bzImage>   boot another kernel (e.g. upstream 6.12 for comparison)
 #   TIMEOUT=<seconds>  overall limit (default 2400)
+#   STRESS_SECONDS=, FUZZ_SECONDS=  budgets of the stress suite's tools
 . "$(dirname "$0")/common.sh"
 
 flavor=${1:?fast or debug}
@@ -38,6 +39,8 @@ append="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1"
 append="$append hung_task_panic=1 transparent_hugepage=always"
 append="$append kst.suites=$suites kst.hugepages=${HUGEPAGES:-128}"
 [ -n "$tests" ] && append="$append kst.tests=$tests"
+[ -n "${STRESS_SECONDS:-}" ] && append="$append kst.stress_seconds=$STRESS_SECONDS"
+[ -n "${FUZZ_SECONDS:-}" ] && append="$append kst.fuzz_seconds=$FUZZ_SECONDS"
 
 cmd=(qemu-system-x86_64 -nodefaults -no-reboot -nographic -display none
 	-machine q35 -accel "$accel" -cpu max -smp 2 -m 3G

@@ -89,9 +89,29 @@ build_peer() {
 	echo "timeout=900" > "$out/settings"
 }
 
+# The dirty-tracking stress tool and the ioctl fuzzer (tools/stress), with
+# budgets from the kernel command line (kst.stress_seconds, see run.sh).
+build_stress() {
+	local src=$TOP/tools/stress out=$kst/stress
+	suite_init stress
+	[ -d "$obj/hdr/include" ] || die "no headers in $obj/hdr (run tools/build.sh $flavor)"
+	$CC $CFLAGS -isystem "$obj/hdr/include" "$src/stress.c" $LDLIBS -o "$out/stress-tool"
+	$CC $CFLAGS -isystem "$obj/hdr/include" "$src/fuzz.c" $LDLIBS -o "$out/fuzz-tool"
+	# The checker must see a lost write: -x drops reports on purpose.
+	printf '#!/bin/sh\n# the checker finds lost writes when the tracker drops reports\n./stress-tool -x -t 8 -d /mnt/work\n[ $? = 1 ] && echo "# ok: violations found, as injected" && exit 0\necho "# the checker missed injected lost writes"; exit 1\n' \
+		> "$out/stress-selfcheck"
+	chmod +x "$out/stress-selfcheck"
+	add stress stress-selfcheck
+	# The programs are *-tool: the wrappers take the test names.
+	wrapper stress fuzz './fuzz-tool -t "${FUZZ_SECONDS:-20}"'
+	wrapper stress stress './stress-tool -t "${STRESS_SECONDS:-30}" -d /mnt/work'
+	echo "timeout=7200" > "$out/settings"
+}
+
 case ${2:-all} in
 series) build_series ;;
 peer) build_peer ;;
-all) build_series; build_peer ;;
+stress) build_stress ;;
+all) build_series; build_peer; build_stress ;;
 esac
 log "selftests: $(cat "$kst"/*/list | wc -l) tests in $(ls "$kst" | wc -w) suites"

@@ -63,14 +63,9 @@ if [ $check = 1 ]; then
 	# base-commit: names the synthetic base commit, whose id depends on
 	# the base source (the Debian package revision, or KSRC): not on
 	# the series. Compare without it.
-	mkdir -p "$tmp/a" "$tmp/b"
-	for f in "$tmp"/p/* "$PATCHES"/*; do
-		[ "$(dirname "$f")" = "$tmp/p" ] && d=$tmp/a || d=$tmp/b
-		sed '/^base-commit: [0-9a-f]*$/d' "$f" > "$d/$(basename "$f")"
-	done
-	if ! diff -rq "$tmp/a" "$tmp/b" > "$tmp/diff"; then
+	if ! diff -rq -I '^base-commit: [0-9a-f]*$' "$tmp/p" "$PATCHES" > "$tmp/diff"; then
 		echo "export-check: patches/ differs from build/linux (base..HEAD):"
-		sed -e "s|$tmp/a|tree|g" -e "s|$tmp/b|patches|g" -e 's/^/  /' "$tmp/diff"
+		sed -e "s|$tmp/p|tree|g" -e "s|$PATCHES|patches|g" -e 's/^/  /' "$tmp/diff"
 		rc=1
 	fi
 	[ $rc = 0 ] && echo "export-check: patches/ matches build/linux"

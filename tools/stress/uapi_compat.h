@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The upstream (Linux 6.7+) ABI the tools use, for building against older
- * uapi headers. Values from include/uapi/linux/{fs,userfaultfd}.h.
+ * The upstream (Linux 6.7+) ABI that tools/stress and tools/bench use, for
+ * building against older uapi headers. Values from
+ * include/uapi/linux/{fs,userfaultfd}.h.
  */
 #ifndef STRESS_UAPI_COMPAT_H
 #define STRESS_UAPI_COMPAT_H

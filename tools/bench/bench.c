@@ -801,6 +801,85 @@ static void g_arm(void)
 	arm_size(big, 1, 3, 1);
 }
 
+static long mem_available_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		fail("/proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Arming very large unpopulated ranges (64 GiB to 1 TiB): the VM-snapshot
+ * and CRIU case that PMD-level markers are for. The range is armed 1 GiB
+ * per call; when the page tables it has taken so far say that the rest
+ * would not fit in half of MemAvailable, the kernel cannot arm it here and
+ * the metric is skipped with the figure. Then one page per GiB is written
+ * and harvested (get + write-protect), which must find exactly those.
+ */
+static void arm_huge(unsigned long len)
+{
+	unsigned long gibs = len / GiB, i, got;
+	char metric[64], sz[16];
+	double v, kb, h, t, total = 0;
+	long before, avail = mem_available_kb(), need;
+	char *p = map_anon(len, 0);
+	int fd = track(p, len);
+
+	size_name(len, sz);
+	before = vm_pte_kb();
+	for (i = 0; i < gibs; i++) {
+		t = now_ns();
+		uffd_wp(fd, p + i * GiB, GiB, 1);
+		total += now_ns() - t;
+		need = (vm_pte_kb() - before) / (long)(i + 1) * (long)(gibs - i - 1);
+		if (need > avail / 2) {
+			printf("bench: skip arm.unpop.%s.nothp: cannot arm here, %ld kB of page tables after %lu GiB, %ld kB more needed, MemAvailable %ld kB\n",
+			       sz, vm_pte_kb() - before, i + 1, need, avail);
+			close(fd);
+			munmap(p, len);
+			return;
+		}
+	}
+	v = total / (len / PG);
+	kb = vm_pte_kb() - before;
+	snprintf(metric, sizeof(metric), "arm.unpop.%s.nothp", sz);
+	report(metric, "ns/page", &v, 1);
+	snprintf(metric, sizeof(metric), "vmpte.unpop.%s.nothp", sz);
+	report(metric, "kB", &kb, 1);
+
+	vec_alloc(gibs + 1);
+	for (i = 0; i < gibs; i++)
+		*(volatile char *)(p + i * GiB + (i * 7919 % (GiB / PG)) * PG) = 1;
+	t = now_ns();
+	got = scan_written(p, len, 1);
+	h = (now_ns() - t) / 1e6;
+	snprintf(metric, sizeof(metric), "harvest.gib.%s", sz);
+	check(got == gibs, metric, "found %ld written pages, wrote %ld", got, gibs);
+	report(metric, "ms", &h, 1);
+	free(vec);
+	close(fd);
+	munmap(p, len);
+}
+
+static void g_bigarm(void)
+{
+	if (skip("arm.unpop (64 GiB - 1 TiB)", have_async && have_scan))
+		return;
+	arm_huge(64 * GiB);
+	if (quick)
+		return;
+	arm_huge(256 * GiB);
+	arm_huge(1024 * GiB);
+}
+
 static void g_populate(void)
 {
 	unsigned long len = (quick ? 32 : 256) * MiB;
@@ -893,6 +972,7 @@ static const struct {
 	{ "faults", g_faults },
 	{ "threads", g_threads },
 	{ "arm", g_arm },
+	{ "bigarm", g_bigarm },
 	{ "populate", g_populate },
 };
 

@@ -407,7 +407,17 @@ static void check_epoch(long epoch)
 static struct region *pick(unsigned int *s, size_t *c0, size_t *nc)
 {
 	struct region *r = &regions[rand_r(s) % nr_regions];
+	size_t per_hpage = hpage / r->gran;
 
+	/*
+	 * Now and then a whole aligned huge page: emptied whole and armed
+	 * again, it gets a PMD-level marker where the kernel has them.
+	 */
+	if (per_hpage > 1 && r->nchunks >= per_hpage && rand_r(s) % 4 == 0) {
+		*c0 = rand_r(s) % (r->nchunks / per_hpage) * per_hpage;
+		*nc = per_hpage;
+		return r;
+	}
 	*c0 = rand_r(s) % r->nchunks;
 	*nc = 1 + rand_r(s) % (r->nchunks - *c0 < 4 ? r->nchunks - *c0 : 4);
 	return r;

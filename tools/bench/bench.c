@@ -841,7 +841,7 @@ static void arm_huge(unsigned long len)
 		total += now_ns() - t;
 		need = (vm_pte_kb() - before) / (long)(i + 1) * (long)(gibs - i - 1);
 		if (need > avail / 2) {
-			printf("bench: skip arm.unpop.%s.nothp: cannot arm here, %ld kB of page tables after %lu GiB, %ld kB more needed, MemAvailable %ld kB\n",
+			printf("bench: skip arm.unpop.%s.nothp: not armed: %ld kB of page tables after %lu GiB, %ld kB more needed, over half of MemAvailable (%ld kB)\n",
 			       sz, vm_pte_kb() - before, i + 1, need, avail);
 			close(fd);
 			munmap(p, len);

@@ -56,6 +56,9 @@ def describe(m):
     return m
 
 
+SKIPS = {}  # {kernel: [unique "bench: skip" lines]}, filled by load()
+
+
 def load(resdir):
     """{kernel: {metric: [per-round medians]}}, units, metric order, errors."""
     vals = {k: {} for k in KERNELS}
@@ -74,6 +77,12 @@ def load(resdir):
                     rnd = int(line.split()[2])
                 if line.startswith("bench: error"):
                     errors.append(f"{k} boot {boot} round {rnd}: {line}")
+                    continue
+                if line.startswith("bench: skip"):
+                    # Figures in the line vary from boot to boot: keep the first per metric.
+                    key = line.split(":")[1]
+                    if not any(x.split(":")[1] == key for x in SKIPS.setdefault(k, [])):
+                        SKIPS[k].append(line)
                     continue
                 mo = LINE.match(line)
                 if not mo:
@@ -111,7 +120,9 @@ def summarize(vals, order):
         o = [v for _, _, v in vals["ours"].get(m, [])]
         u = [v for _, _, v in vals["upstream"].get(m, [])]
         if not o or not u:
-            rows.append(dict(m=m, missing=True))
+            rows.append(dict(m=m, missing=True,
+                             om=statistics.median(o) if o else None,
+                             um=statistics.median(u) if u else None))
             continue
         om, um = statistics.median(o), statistics.median(u)
         ratio = om / um if um > 0 else float("inf")
@@ -260,7 +271,11 @@ def main():
         ir = iratio(r["m"])
         irs = f"{ir:11.3f}" if ir is not None else f"{'-':>11}"
         if r["missing"]:
-            print(f"{r['m']:<{w}} {units.get(r['m'], ''):<8} {'-':>9} {'-':>9} {'-':>6}  {'':>19}  {'':>19}  {irs}  not timed")
+            om = fmt(r["om"]) if r["om"] is not None else "-"
+            um = fmt(r["um"]) if r["um"] is not None else "-"
+            why = ("only ours ran (see skip)" if r["om"] is not None else
+                   "only upstream ran (see skip)" if r["um"] is not None else "not timed")
+            print(f"{r['m']:<{w}} {units.get(r['m'], ''):<8} {om:>9} {um:>9} {'-':>6}  {'':>19}  {'':>19}  {irs}  {why}")
             continue
         print(f"{r['m']:<{w}} {units[r['m']]:<8} {fmt(r['om']):>9} {fmt(r['um']):>9} "
               f"{r['ratio']:>6.3f}  {fmt(r['oq'][0]) + '..' + fmt(r['oq'][1]):>19}  "
@@ -272,6 +287,9 @@ def main():
         print(f"target: {name}: {x:.1f}x (want >= {want}x) {'met' if x >= want else 'NOT MET'}")
     for name, x, want in itg:
         print(f"target, in instructions: {name}: {x:.1f}x (want >= {want}x) {'met' if x >= want else 'NOT MET'}")
+    for k in KERNELS:
+        for line in SKIPS.get(k, []):
+            print(f"{k}: {line}")
     for e in errors:
         print(f"ERROR: {e}")
     if a.wall is not None:
@@ -320,7 +338,11 @@ def main():
                 io, iu, ir = imed["ours"].get(m), imed["upstream"].get(m), iratio(m)
                 icells = (f"{fmt(io)} | {fmt(iu)} | {ir:.3f}" if ir is not None else " | | ")
                 if r["missing"]:
-                    f.write(f"| `{m}` | {describe(m)} | {units.get(m, '')} | | | | | | not timed | {icells} |\n")
+                    om = fmt(r["om"]) if r["om"] is not None else ""
+                    um = fmt(r["um"]) if r["um"] is not None else ""
+                    why = ("only ours ran (see Skipped)" if r["om"] is not None else
+                           "only upstream ran (see Skipped)" if r["um"] is not None else "not timed")
+                    f.write(f"| `{m}` | {describe(m)} | {units.get(m, '')} | {om} | {um} | | | | {why} | {icells} |\n")
                     continue
                 f.write(f"| `{m}` | {describe(m)} | {units[m]} | {fmt(r['om'])} | "
                         f"{fmt(r['um'])} | **{r['ratio']:.3f}** | {fmt(r['oq'][0])}..{fmt(r['oq'][1])} | "
@@ -334,6 +356,11 @@ def main():
                 f.write(f"- worst ours/upstream instruction ratio: **{iworst[0]:.3f}** (`{iworst[1]}`)\n")
             if worst:
                 f.write(f"- worst ours/upstream ratio: **{worst['ratio']:.3f}** (`{worst['m']}`)\n")
+            if SKIPS:
+                f.write("\n## Skipped\n\n")
+                for k in KERNELS:
+                    for line in SKIPS.get(k, []):
+                        f.write(f"- {k}: `{line}`\n")
             if errors:
                 f.write("\n## Self-check errors\n\n")
                 for e in errors:

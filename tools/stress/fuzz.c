@@ -45,7 +45,7 @@
 
 #include "uapi_compat.h"
 
-#define ARENA_PAGES	512
+#define ARENA_PAGES	1024	/* two huge pages: the upper one is left empty */
 #define VEC_MAX		64
 /*
  * x86-64's TASK_SIZE_MAX: 47 bits, or 56 with 5-level paging (QEMU's
@@ -398,16 +398,29 @@ static void *racer(void *p)
 	while (!atomic_load(&stop)) {
 		size_t off = (rand_r(&s) % (ARENA_PAGES / 2 - 8)) * psize;
 		size_t len = (1 + rand_r(&s) % 8) * psize;
-		struct uffdio_register reg = { .range = { (uint64_t)half + off, len },
-					       .mode = UFFDIO_REGISTER_MODE_WP };
+		/*
+		 * Now and then the whole upper half, a huge page, is replaced
+		 * and left empty: its page table is freed, and the next
+		 * write-protect of all of it arms a PMD-level marker where
+		 * the kernel has them.
+		 */
+		bool whole = rand_r(&s) % 32 == 0;
+		struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
 
+		if (whole) {
+			off = 0;
+			len = ARENA_PAGES / 2 * psize;
+		}
+		reg.range.start = (uint64_t)half + off;
+		reg.range.len = len;
 		munmap(half + off, len);
 		usleep(rand_r(&s) % 500);
 		if (mmap(half + off, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 			break;
 		ioctl(uffd, UFFDIO_REGISTER, &reg);
-		memset(half + off, 1, psize);
+		if (!whole)
+			memset(half + off, 1, psize);
 	}
 	return NULL;
 }
@@ -470,12 +483,16 @@ int main(int argc, char **argv)
 		printf("fuzz: 0 calls, 1 mismatches, seed %u\n", seed0);
 		return 2;
 	}
-	/* [guard][arena][guard][untracked]: the guards stay unmapped. */
-	base = mmap(NULL, (2 * ARENA_PAGES + 32) * psize, PROT_NONE,
+	/*
+	 * [guard][arena][guard][untracked]: the guards stay unmapped. The
+	 * arena starts on a huge page boundary, so that its halves are
+	 * huge pages (PMD-level markers need a whole one).
+	 */
+	base = mmap(NULL, (2 * ARENA_PAGES + 32) * psize + (2UL << 20), PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	arena = base + 8 * psize;
+	arena = (char *)(((unsigned long)base + 8 * psize + (2UL << 20) - 1) & ~((2UL << 20) - 1));
 	untracked = arena + (2 * ARENA_PAGES + 8) * psize;
-	munmap(base, (2 * ARENA_PAGES + 32) * psize);
+	munmap(base, (2 * ARENA_PAGES + 32) * psize + (2UL << 20));
 	if (mmap(arena, ARENA_PAGES * psize, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != arena ||
 	    mmap(untracked, 16 * psize, PROT_READ | PROT_WRITE,

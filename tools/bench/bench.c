@@ -148,19 +148,25 @@ static unsigned long write_stride(char *p, unsigned long len, unsigned long stri
 	return n;
 }
 
-static long vm_pte_kb(void)
+/* The "<key> <n> kB" line of a /proc file, e.g. "VmPTE: %ld kB". */
+static long proc_kb(const char *path, const char *fmt)
 {
 	char line[256];
 	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
+	FILE *f = fopen(path, "r");
 
 	if (!f)
-		fail("/proc/self/status");
+		fail(path);
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPTE: %ld kB", &kb) == 1)
+		if (sscanf(line, fmt, &kb) == 1)
 			break;
 	fclose(f);
 	return kb;
+}
+
+static long vm_pte_kb(void)
+{
+	return proc_kb("/proc/self/status", "VmPTE: %ld kB");
 }
 
 /* A fixed pseudo-random order of n pages (same order on every kernel). */
@@ -803,17 +809,7 @@ static void g_arm(void)
 
 static long mem_available_kb(void)
 {
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		fail("/proc/meminfo");
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
+	return proc_kb("/proc/meminfo", "MemAvailable: %ld kB");
 }
 
 /*

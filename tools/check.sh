@@ -23,9 +23,14 @@ summary() {
 	local p=0 f=0 k=0 line
 	echo "---- stage timings"
 	printf '%s\n' "${stages[@]}"
-	# Test counts from the QEMU run; every failed stage counts as a failure.
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$LOGS/check-qemu.txt" 2>/dev/null | tail -1)
-	[ -n "$line" ] && read -r p _ f _ k _ <<< "${line//,/}"
+	# Test counts from the QEMU runs; every failed stage counts as a failure.
+	local file a b c
+	for file in "$LOGS/check-qemu.txt" "$LOGS/check-qemu-off.txt"; do
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$file" 2>/dev/null | tail -1)
+		[ -n "$line" ] || continue
+		read -r a _ b _ c _ <<< "${line//,/}"
+		p=$((p + a)) f=$((f + b)) k=$((k + c))
+	done
 	f=$((f + $(printf '%s\n' "${stages[@]}" | grep -c ' FAILED ' || true)))
 	echo "$p passed, $f failed, $k skipped"
 }
@@ -41,7 +46,24 @@ stage config "$T/config.sh" "$flavor" || exit 1
 stage builds "$T/gates/prefix.sh" "$flavor" || exit 1
 stage selftests "$T/selftests.sh" "$flavor" || exit 1
 stage initramfs "$T/initramfs.sh" || exit 1
-rm -f "$LOGS/check-qemu.txt"
-qemu_run() { set -o pipefail; "$T/run.sh" "$flavor" "${SUITES:-series,peer}" "${TESTS:-}" | tee "$LOGS/check-qemu.txt"; }
+rm -f "$LOGS/check-qemu.txt" "$LOGS/check-qemu-off.txt"
+# With the optional tail, the main boot turns PMD markers on, so that every
+# suite (upstream's too) runs over them; a second, short boot checks the
+# default (off) and races readers against pmd transitions there too.
+markers=
+has_tail && markers=$MARKERS_ON
+qemu_run() {
+	set -o pipefail
+	KPARAMS="${KPARAMS:-$markers}" "$T/run.sh" "$flavor" "${SUITES:-series,peer}" "${TESTS:-}" |
+		tee "$LOGS/check-qemu.txt"
+}
+qemu_off() {
+	set -o pipefail
+	RUN_TAG=-off KPARAMS= "$T/run.sh" "$flavor" series,stress uffd_wp_pmd_marker,race-tight |
+		tee "$LOGS/check-qemu-off.txt"
+}
 stage qemu qemu_run || true
+if [ -n "$markers" ] && [ -z "${TESTS:-}" ]; then
+	stage qemu-off qemu_off || true
+fi
 exit $rc

@@ -17,6 +17,16 @@ BASE_DATE="2000-01-01T00:00:00Z"
 
 JOBS=${JOBS:-3}
 
+# The series is the upstream-parity backport followed by an optional tail
+# beyond upstream (PMD-level uffd-wp markers). patches/series marks where
+# the tail starts; PARITY_ONLY=1 builds and tests the series without it.
+TAIL_SUBJECT="mm: add PMD-level uffd-wp markers"
+TAIL_MARK="# ---- beyond upstream, optional: PMD-level uffd-wp markers (PARITY_ONLY=1 stops here)"
+PARITY_ONLY=${PARITY_ONLY:-0}
+# Whether build/linux has the tail, and the kernel parameter that turns it on.
+has_tail() { git -C "$TREE" log --format=%s base..HEAD 2>/dev/null | grep -qxF "$TAIL_SUBJECT"; }
+MARKERS_ON=uffd_pmd_markers=on
+
 log()  { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -25,7 +35,8 @@ base_rev() { git -C "$TREE" rev-parse --verify -q refs/tags/base; }
 
 # Content hashes behind build/tree-stamp (see tools/tree.sh).
 patches_sum() {
-	(cd "$PATCHES" && cat series $(grep -v '^#' series) 2>/dev/null) | sha1sum | cut -c1-40
+	(echo "parity-only $PARITY_ONLY"; cd "$PATCHES" && cat series $(grep -v '^#' series) 2>/dev/null) |
+		sha1sum | cut -c1-40
 }
 tree_sum() {
 	echo "$(git -C "$TREE" rev-parse HEAD) $(git -C "$TREE" status --porcelain | sha1sum | cut -c1-40)"

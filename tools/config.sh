@@ -15,6 +15,8 @@
 
 flavor=${1:?fast or debug}
 shift
+# Only the series' optional tail defines these.
+MAY_LACK="${MAY_LACK:-} CONFIG_PMD_MARKER_UFFD_WP"
 obj=${OBJ:-$BUILD/obj-$flavor}
 frags=("$TOP/tools/configs/base.config" "$TOP/tools/configs/$flavor.config" "$@")
 mkdir -p "$obj"

@@ -15,6 +15,10 @@
 check=0
 [ "${1:-}" = --check ] && check=1
 [ -d "$TREE/.git" ] || die "no tree at $TREE (run 'make tree')"
+if [ "$PARITY_ONLY" = 1 ]; then
+	[ $check = 1 ] && { echo "export-check: PARITY_ONLY=1 tree, not compared"; exit 0; }
+	die "PARITY_ONLY=1: the tree lacks the tail; export from a whole tree"
+fi
 
 # Subject and body of the current cover letter, as a branch description.
 cover_description() {
@@ -23,8 +27,11 @@ cover_description() {
 		printf 'uffd-wp async tracking and PAGEMAP_SCAN for 6.1\n\n*** BLURB HERE ***\n'
 		return
 	fi
+	# The subject may be folded onto continuation lines (RFC 5322).
 	awk '
-		/^Subject: / { sub(/^Subject: \[[^]]*\] */, ""); print; print ""; hdr = 1; next }
+		/^Subject: / { subj = $0; sub(/^Subject: \[[^]]*\] */, "", subj); insubj = 1; next }
+		insubj && /^[ \t]/ { s = $0; sub(/^[ \t]+/, "", s); subj = subj " " s; next }
+		insubj { print subj; print ""; insubj = 0; hdr = 1 }
 		hdr && /^$/ && !body { body = 1; next }
 		body && /^[^ ].* \([0-9]+\):$/ { exit }
 		body { print }
@@ -45,7 +52,12 @@ generate() {
 	local date
 	date=$(git -C "$TREE" log -1 --format='%ad' --date=rfc2822 HEAD)
 	sed -i "s/^Date: .*/Date: $date/" "$out/0000-cover-letter.patch"
-	(cd "$out" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') > "$out/series"
+	local tail_file
+	tail_file=$(git -C "$TREE" log --reverse --format='%s' base..HEAD |
+		grep -nxF "$TAIL_SUBJECT" | head -1 | cut -d: -f1)
+	(cd "$out" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') |
+		awk -v t="${tail_file:-0}" -v mark="$TAIL_MARK" 'NR == t { print mark } { print }' \
+		> "$out/series"
 }
 
 tmp=$(mktemp -d)
@@ -75,4 +87,4 @@ fi
 rm -f "$PATCHES"/*.patch "$PATCHES"/series
 cp "$tmp"/p/* "$PATCHES"/
 echo "$(tree_sum) $(patches_sum)" > "$BUILD/tree-stamp"
-log "export: $(wc -l < "$PATCHES/series") patches written to patches/"
+log "export: $(grep -vc "^#" "$PATCHES/series") patches written to patches/"

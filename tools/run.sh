@@ -10,7 +10,9 @@
 #     tests:  comma list of test names to run alone (default all)
 #   KERNEL=<bzImage>   boot another kernel (e.g. upstream 6.12 for comparison)
 #   TIMEOUT=<seconds>  overall limit (default 2400)
-#   STRESS_SECONDS=, FUZZ_SECONDS=  budgets of the stress suite's tools
+#   STRESS_SECONDS=, FUZZ_SECONDS=, RACE_SECONDS=  budgets of the stress suite's tools
+#   KPARAMS=<kernel parameters>  e.g. uffd_pmd_markers=on
+#   RUN_TAG=<suffix>   log file names for a second boot of the flavor
 . "$(dirname "$0")/common.sh"
 
 flavor=${1:?fast or debug}
@@ -18,8 +20,9 @@ suites=${2:-series,peer}
 tests=${3:-}
 kernel=${KERNEL:-$BUILD/obj-$flavor/arch/x86/boot/bzImage}
 timeout=${TIMEOUT:-2400}
-console=$LOGS/console-$flavor.log
-ktap=$LOGS/ktap-$flavor.log
+# RUN_TAG tells the logs of several boots of one flavor apart.
+console=$LOGS/console-$flavor${RUN_TAG:-}.log
+ktap=$LOGS/ktap-$flavor${RUN_TAG:-}.log
 [ -f "$kernel" ] || die "no kernel at $kernel"
 [ -f "$BUILD/initramfs.cpio.gz" ] || die "no initramfs (tools/initramfs.sh)"
 
@@ -41,9 +44,12 @@ append="$append kst.suites=$suites kst.hugepages=${HUGEPAGES:-128}"
 [ -n "$tests" ] && append="$append kst.tests=$tests"
 [ -n "${STRESS_SECONDS:-}" ] && append="$append kst.stress_seconds=$STRESS_SECONDS"
 [ -n "${FUZZ_SECONDS:-}" ] && append="$append kst.fuzz_seconds=$FUZZ_SECONDS"
+[ -n "${RACE_SECONDS:-}" ] && append="$append kst.race_seconds=$RACE_SECONDS"
+# Extra kernel parameters, e.g. KPARAMS=uffd_pmd_markers=on
+[ -n "${KPARAMS:-}" ] && append="$append $KPARAMS"
 
 cmd=(qemu-system-x86_64 -nodefaults -no-reboot -nographic -display none
-	-machine q35 -accel "$accel" -cpu max -smp 2 -m 3G
+	-machine q35 -accel "$accel${TCG_THREAD:+,thread=$TCG_THREAD}" -cpu max -smp 2 -m 3G
 	-kernel "$kernel" -initrd "$BUILD/initramfs.cpio.gz" -append "$append"
 	-serial "file:$console" -serial "file:$ktap"
 	-drive "file=$disk,if=virtio,format=raw,cache=unsafe"

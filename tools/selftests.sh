@@ -97,6 +97,7 @@ build_stress() {
 	[ -d "$obj/hdr/include" ] || die "no headers in $obj/hdr (run tools/build.sh $flavor)"
 	$CC $CFLAGS -isystem "$obj/hdr/include" "$src/stress.c" $LDLIBS -o "$out/stress-tool"
 	$CC $CFLAGS -isystem "$obj/hdr/include" "$src/fuzz.c" $LDLIBS -o "$out/fuzz-tool"
+	$CC $CFLAGS -isystem "$obj/hdr/include" "$src/race.c" $LDLIBS -o "$out/race-tool"
 	# The checker must see a lost write: -x drops reports on purpose.
 	printf '#!/bin/sh\n# the checker finds lost writes when the tracker drops reports\n./stress-tool -x -t 8 -d /mnt/work\n[ $? = 1 ] && echo "# ok: violations found, as injected" && exit 0\necho "# the checker missed injected lost writes"; exit 1\n' \
 		> "$out/stress-selfcheck"
@@ -105,6 +106,10 @@ build_stress() {
 	# The programs are *-tool: the wrappers take the test names.
 	wrapper stress fuzz './fuzz-tool -t "${FUZZ_SECONDS:-20}"'
 	wrapper stress stress './stress-tool -t "${STRESS_SECONDS:-30}" -d /mnt/work'
+	# Readers against pmd transitions, THP on and off (tools/stress/race.c).
+	wrapper stress race-thp './race-tool -t "${RACE_SECONDS:-15}" -H always'
+	wrapper stress race-nothp './race-tool -t "${RACE_SECONDS:-15}" -H never'
+	wrapper stress race-tight './race-tool -t "${RACE_SECONDS:-15}" -H always -T -c 1 -r 1'
 	echo "timeout=7200" > "$out/settings"
 }
 

@@ -8,6 +8,7 @@
 #                            patches/ when it has no unexported work
 #   KSRC=<dir|tarball>       use a vanilla 6.1.y tree instead of Debian's
 #   FORCE=1                  throw away unexported commits in build/linux
+#   PARITY_ONLY=1            apply the series up to the optional tail only
 . "$(dirname "$0")/common.sh"
 
 DEBIAN_TARBALL=/usr/src/linux-source-6.1.tar.xz
@@ -77,6 +78,10 @@ apply_series() {
 	git -C "$TREE" clean -q -fdx
 	local n=0 p
 	while read -r p; do
+		if [ "$PARITY_ONLY" = 1 ] && [ "$p" = "$TAIL_MARK" ]; then
+			log "tree: PARITY_ONLY=1, the optional tail is left out"
+			break
+		fi
 		case $p in ''|'#'*) continue ;; esac
 		[ -f "$PATCHES/$p" ] || die "patches/series names missing $p"
 		git -C "$TREE" am -q --committer-date-is-author-date "$PATCHES/$p" ||

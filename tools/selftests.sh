@@ -109,7 +109,7 @@ build_stress() {
 	# Readers against pmd transitions, THP on and off (tools/stress/race.c).
 	wrapper stress race-thp './race-tool -t "${RACE_SECONDS:-15}" -H always'
 	wrapper stress race-nothp './race-tool -t "${RACE_SECONDS:-15}" -H never'
-	wrapper stress race-tight './race-tool -t "${RACE_SECONDS:-15}" -H always -T -c 1 -r 1'
+	wrapper stress race-tight './race-tool -t "${RACE_SECONDS:-15}" -H always -T -c 2 -r 1'
 	echo "timeout=7200" > "$out/settings"
 }
 

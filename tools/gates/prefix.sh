@@ -80,6 +80,12 @@ for c in $(git rev-list --reverse base.."$branch"); do
 	[ -n "${SKIP_PREFIX:-}" ] && [ $n -lt "$total" ] && continue
 	git checkout -q --detach "$c"
 	subj=$(git log -1 --format=%s "$c")
+	# A build of an earlier prefix drops options its Kconfig lacks: take
+	# the fragments again where a patch adds options, and for the top.
+	if [ $n = "$total" ] || git diff --name-only "$c~1" "$c" | grep -q 'Kconfig'; then
+		"$TOP/tools/config.sh" "$flavor" > "$out/config-$n.log" 2>&1 ||
+			{ cat "$out/config-$n.log"; die "prefix $n/$total: the config does not take: $subj"; }
+	fi
 	if ! "$TOP/tools/build.sh" "$flavor" > "$out/build-$n.log" 2>&1; then
 		cat "$out/build-$n.log"
 		die "prefix $n/$total does not build: $subj"

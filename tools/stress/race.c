@@ -21,12 +21,16 @@
  *   W  written (a THP where THP is on) and zapped again and again; mlocked
  *      on fault, with the S after it, by readers.
  *
- * The oracle: a V page is never present, resident or on a node and reads as
- * nothing or as a uffd-wp marker (PM_SWAP with PM_UFFD_WP); an S page is
- * always present, resident and on a node; a W page is present or empty,
- * never swapped. A reader that skips a pmd without output, or reads a stale
- * one, shifts its answers onto the neighbouring region of another kind, or
- * shows a V page as something it never was, and is caught.
+ * S is write-protected once, so every kind reads differently. The oracle: a
+ * V page is never present, resident or on a node and reads as nothing or as
+ * a uffd-wp marker (PM_SWAP, PM_UFFD_WP and the marker's swap type); an S
+ * page is always protected and present (or swapped or migrating: PM_SWAP
+ * with PM_UFFD_WP and another swap type), resident and on a node; a W page
+ * is never protected. A reader that skips a pmd without output, or reads a
+ * stale one, shifts its answers onto the neighbouring region of another
+ * kind, or shows a page as something it never was, and is caught, also with
+ * a read of a single entry. A V region is now and then mapped anew, so that
+ * its page table goes and the next arm forms a PMD marker again.
  *
  * Needs the upstream ABI (Linux 6.7+ or the backport). The last line is
  * "race: N transitions, M reads, K violations, seed S"; exit 0 if K is 0,
@@ -43,6 +47,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -81,7 +86,9 @@ static char *mem;
 static int uffd, pagemap_fd;
 static unsigned int seed0;
 static bool verbose;
-static bool tight;	/* -T: one V region and its S, whole-pmd transitions only */
+static bool tight;	/* -T: one THP coming and going, one-entry reads */
+static bool in_child;	/* a fork child: count violations, print nothing */
+static unsigned long marker_type = ~0UL;	/* swap type of a uffd-wp marker */
 static atomic_bool stop;
 static atomic_ulong transitions, reads, violations, skipped_movepages;
 static atomic_int shown;
@@ -101,7 +108,8 @@ static void violation(const char *fmt, ...)
 	va_list ap;
 
 	atomic_fetch_add(&violations, 1);
-	if (atomic_fetch_add(&shown, 1) >= MAX_SHOWN)
+	/* stdio's locks may be held by a thread the fork did not copy. */
+	if (in_child || atomic_fetch_add(&shown, 1) >= MAX_SHOWN)
 		return;
 	va_start(ap, fmt);
 	printf("# VIOLATION: ");
@@ -139,7 +147,7 @@ static long scan(char *start, char *end, unsigned long flags,
 		.vec = (unsigned long)vec,
 		.vec_len = vec_len,
 		.category_mask = mask,
-		.return_mask = mask,
+		.return_mask = mask ? mask : PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
 	};
 	long n = ioctl(pagemap_fd, PAGEMAP_SCAN, &arg);
 
@@ -150,12 +158,35 @@ static long scan(char *start, char *end, unsigned long flags,
 
 /* --- changers ----------------------------------------------------------- */
 
+/* One thread per vCPU where it can be: a window needs both running at once. */
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void reset_v(int r)
+{
+	struct uffdio_register reg = {
+		.range = { .start = (unsigned long)region(r), .len = hpage },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+
+	if (mmap(region(r), hpage, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+		return;
+	ioctl(uffd, UFFDIO_REGISTER, &reg);
+}
+
 static void change_v(int r, unsigned int *s)
 {
 	char *m = region(r);
 	size_t a = rnd(s) % npages, b = a + 1 + rnd(s) % (npages - a);
 	struct page_region vec[4];
-	int op = rnd(s) % 16;
+	int op = rnd(s) % 17;
 
 	switch (op) {
 	case 0 ... 4:	/* arm the whole region: a PMD marker, or 512 pte ones */
@@ -184,6 +215,9 @@ static void change_v(int r, unsigned int *s)
 	case 15:	/* zap part */
 		madvise(m + a * psize, (b - a) * psize, MADV_DONTNEED);
 		break;
+	case 16:	/* map it anew: its table goes, the next arm is a PMD marker */
+		reset_v(r);
+		break;
 	}
 }
 
@@ -193,9 +227,11 @@ static void change_w(int r, unsigned int *s)
 	size_t a = rnd(s) % npages;
 
 	switch (rnd(s) % 4) {
-	case 0:
-	case 1:		/* fault it in: a THP where THP is on */
+	case 0:		/* fault it in: a THP where THP is on */
 		*(volatile char *)(m + a * psize) = 1;
+		break;
+	case 1:		/* read fault: the huge zero page where THP is on */
+		(void)*(volatile char *)(m + a * psize);
 		break;
 	case 2:		/* zap it whole: a THP goes in one step */
 		madvise(m, hpage, MADV_DONTNEED);
@@ -219,6 +255,11 @@ static void change_fork(void)
 	if (!pid) {
 		unsigned long before = atomic_load(&violations);
 
+		/* The parent's pagemap fd reads the parent's mm. */
+		in_child = true;
+		pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+		if (pagemap_fd < 0)
+			_exit(2);
 		check_all("fork child");
 		_exit(atomic_load(&violations) != before);
 	}
@@ -230,22 +271,30 @@ static void change_fork(void)
 static void *changer(void *arg)
 {
 	unsigned int s = seed0 ^ (unsigned int)(uintptr_t)arg * 7919;
+	unsigned long n = 0;
 
-	/* Tight: the first changer arms and clears V 0, the others a THP in W 2. */
+	pin(((uintptr_t)arg - 1) % 2);
+
+	/*
+	 * Tight: the first changer brings a huge page into W 2 and zaps it
+	 * (the huge pmd -> none transition under mmap_read_lock), others
+	 * arm, clear and remap V 0.
+	 */
 	while (tight && !atomic_load(&stop)) {
-		char *m = region(0);
-
 		if ((uintptr_t)arg == 1) {
-			wp(m, hpage, true);
 			if (rnd(&s) % 2)
-				wp(m, hpage, false);
+				(void)*(volatile char *)region(2);
 			else
-				madvise(m, hpage, MADV_DONTNEED);
-		} else {
-			*(volatile char *)region(2) = 1;
+				*(volatile char *)region(2) = 1;
 			madvise(region(2), hpage, MADV_DONTNEED);
+		} else {
+			wp(region(0), hpage, true);
+			if (rnd(&s) % 4)
+				wp(region(0), hpage, false);
+			else
+				reset_v(0);
 		}
-		atomic_fetch_add(&transitions, 2);
+		n++;
 	}
 	while (!atomic_load(&stop)) {
 		int r = rnd(&s) % nregions;
@@ -259,8 +308,9 @@ static void *changer(void *arg)
 		} else {
 			continue;
 		}
-		atomic_fetch_add(&transitions, 1);
+		n++;
 	}
+	atomic_fetch_add(&transitions, n);
 	return NULL;
 }
 
@@ -270,17 +320,24 @@ static void check_pme(const char *who, size_t page, uint64_t e)
 {
 	int r = page / npages;
 	enum kind k = kind_of(r);
-	bool present = e & PM_PRESENT, swap = e & PM_SWAP;
+	bool present = e & PM_PRESENT, swap = e & PM_SWAP, wp = e & PM_UFFD_WP;
+	bool marker = swap && wp && (e & 0x1f) == marker_type;
+	const char *bad = NULL;
 
-	if (k == S && !present)
-		violation("%s: S page %zu (region %d) reads %#llx, not present",
-			  who, page % npages, r, (unsigned long long)e);
-	else if (k == V && (present || (swap && !(e & PM_UFFD_WP))))
-		violation("%s: V page %zu (region %d) reads %#llx, not empty or a marker",
-			  who, page % npages, r, (unsigned long long)e);
-	else if (k == W && swap)
-		violation("%s: W page %zu (region %d) reads %#llx, swapped",
-			  who, page % npages, r, (unsigned long long)e);
+	/* Empty entries may carry PM_SOFT_DIRTY (a new VMA): flags aside. */
+	if (k == V && (present || (swap && !marker)))
+		bad = "not empty or a marker";
+	/* A child without uffd-wp has no marker, and unprotected copies. */
+	else if (k == S && in_child && !present && !swap)
+		bad = "neither present nor swapped";
+	else if (k == S && !in_child && !(wp && (present || (swap && !marker))))
+		bad = "not a protected page";
+	else if (k == W && wp)
+		bad = "protected";
+	if (bad)
+		violation("%s: %s page %zu (region %d) reads %#llx, %s", who,
+			  k == V ? "V" : k == S ? "S" : "W", page % npages, r,
+			  (unsigned long long)e, bad);
 }
 
 static void read_pagemap(const char *who, size_t first, size_t n)
@@ -302,22 +359,26 @@ static void read_pagemap(const char *who, size_t first, size_t n)
 		check_pme(who, first + i, buf[i]);
 }
 
+/*
+ * PAGEMAP_SCAN of every page, reporting PRESENT and SWAPPED: the regions must
+ * tile [start, walk_end) in order, and each page's categories must fit its
+ * kind. walk_end is the end unless the vector filled.
+ */
 static void read_scan(size_t first, size_t n)
 {
 	static __thread struct page_region *vec;
-	size_t vec_len = 64, covered = first, i, p;
-	unsigned long walk_end;
+	size_t vec_len = 64, i, p;
+	unsigned long walk_end, at;
 	char *start = mem + first * psize, *end = start + n * psize;
 	long got;
 
 	if (!vec)
 		vec = malloc(vec_len * sizeof(*vec));
-	got = scan(start, end, 0, PAGE_IS_PRESENT, vec, vec_len, &walk_end);
+	got = scan(start, end, 0, 0, vec, vec_len, &walk_end);
 	if (got < 0) {
 		violation("PAGEMAP_SCAN: %s", strerror(errno));
 		return;
 	}
-	/* A full vec ends the walk early, where the next region would go. */
 	if (walk_end != (unsigned long)end && got < (long)vec_len)
 		violation("PAGEMAP_SCAN: walk_end %#lx, not the end %p (%ld regions)",
 			  walk_end, end, got);
@@ -325,32 +386,32 @@ static void read_scan(size_t first, size_t n)
 		violation("PAGEMAP_SCAN: walk_end %#lx outside [%p, %p]", walk_end, start, end);
 		return;
 	}
-	n = (walk_end - (unsigned long)start) / psize;
-	/* Every reported page is S or W; every S page is reported. */
+	at = (unsigned long)start;
 	for (i = 0; i < (size_t)got; i++) {
-		size_t a = (vec[i].start - (unsigned long)mem) / psize;
-		size_t b = (vec[i].end - (unsigned long)mem) / psize;
-
-		for (p = covered; p < a; p++)
-			if (kind_of(p / npages) == S) {
-				violation("PAGEMAP_SCAN: S page %zu (region %zu) not reported",
-					  p % npages, p / npages);
-				break;
-			}
-		for (p = a; p < b; p++)
-			if (kind_of(p / npages) == V) {
-				violation("PAGEMAP_SCAN: V page %zu (region %zu) reported present",
-					  p % npages, p / npages);
-				break;
-			}
-		covered = b;
-	}
-	for (p = covered; p < first + n; p++)
-		if (kind_of(p / npages) == S) {
-			violation("PAGEMAP_SCAN: S page %zu (region %zu) not reported at the end",
-				  p % npages, p / npages);
-			break;
+		if (vec[i].start != at || vec[i].end <= vec[i].start ||
+		    vec[i].end > walk_end) {
+			violation("PAGEMAP_SCAN: region %zu %#llx-%#llx, expected from %#lx to at most %#lx",
+				  i, (unsigned long long)vec[i].start,
+				  (unsigned long long)vec[i].end, at, walk_end);
+			return;
 		}
+		for (p = (vec[i].start - (unsigned long)mem) / psize;
+		     p < (vec[i].end - (unsigned long)mem) / psize; p++) {
+			enum kind k = kind_of(p / npages);
+			bool present = vec[i].categories & PAGE_IS_PRESENT;
+			bool swapped = vec[i].categories & PAGE_IS_SWAPPED;
+
+			if ((k == V && present) || (k == S && !present && !swapped)) {
+				violation("PAGEMAP_SCAN: %s page %zu (region %zu) categories %#llx",
+					  k == V ? "V" : "S", p % npages, p / npages,
+					  (unsigned long long)vec[i].categories);
+				return;
+			}
+		}
+		at = vec[i].end;
+	}
+	if (at != walk_end && got > 0)
+		violation("PAGEMAP_SCAN: regions end at %#lx, walk_end %#lx", at, walk_end);
 }
 
 static void read_mincore(size_t first, size_t n)
@@ -457,7 +518,7 @@ static void read_smaps(void)
 
 /*
  * mlock a W region on fault, and its S neighbour: mlock_pte_range() walks
- * their pmds. Not V: 6.1 populates an MLOCK_ONFAULT range that is writable.
+ * their pmds. Not V: see "Open" in Documentation/stress.rst.
  */
 static void read_mlock(unsigned int *s)
 {
@@ -477,15 +538,23 @@ static void check_all(const char *who)
 static void *reader(void *arg)
 {
 	unsigned int s = seed0 ^ 0x5bd1e995 ^ (unsigned int)(uintptr_t)arg * 104729;
+	unsigned long done = 0;
 
+	pin((uintptr_t)arg % 2);
+	/*
+	 * Tight: mostly one entry, W 2's last page, so that each read walks
+	 * one pmd: a skipped pmd hands out S 3's first (protected) entry.
+	 */
 	while (tight && !atomic_load(&stop)) {
-		size_t first = (rnd(&s) % 2) * 2 * npages;
+		unsigned int x = rnd(&s) % 8;
 
-		if (rnd(&s) % 4)
-			read_pagemap("pagemap", first, 2 * npages);
+		if (x < 6)
+			read_pagemap("pagemap", 3 * npages - 1, 1);
+		else if (x == 6)
+			read_pagemap("pagemap", 0, 4 * npages);
 		else
-			read_scan(first, 2 * npages);
-		atomic_fetch_add(&reads, 1);
+			read_scan(2 * npages, 2 * npages);
+		done++;
 	}
 	while (!atomic_load(&stop)) {
 		/* A window that starts in a region and ends after the next. */
@@ -519,8 +588,9 @@ static void *reader(void *arg)
 				read_pagemap("pagemap", first, n);
 			break;
 		}
-		atomic_fetch_add(&reads, 1);
+		done++;
 	}
+	atomic_fetch_add(&reads, done);
 	return NULL;
 }
 
@@ -578,6 +648,7 @@ static int setup(void)
 	};
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
 	size_t len = nregions * hpage;
+	uint64_t e = 0;
 	char *raw;
 	int r;
 
@@ -593,6 +664,8 @@ static int setup(void)
 		return 1;
 	}
 	mem = (char *)(((unsigned long)raw + hpage - 1) & ~(hpage - 1));
+	/* THP per the system setting (-H), not per a default of the VMA. */
+	madvise(mem, len, MADV_HUGEPAGE);
 	reg.range.start = (unsigned long)mem;
 	reg.range.len = len;
 	if (ioctl(uffd, UFFDIO_REGISTER, &reg)) {
@@ -605,8 +678,17 @@ static int setup(void)
 		return 1;
 	}
 	for (r = 0; r < nregions; r++)
-		if (kind_of(r) == S)
+		if (kind_of(r) == S) {
 			memset(region(r), 0x5a, hpage);
+			wp(region(r), hpage, true);
+		}
+	/* What a marker reads as: arm V 0 and look. */
+	wp(region(0), hpage, true);
+	if (pread(pagemap_fd, &e, sizeof(e), (unsigned long)mem / psize * sizeof(e)) == sizeof(e) &&
+	    (e & PM_SWAP) && (e & PM_UFFD_WP))
+		marker_type = e & 0x1f;
+	else
+		printf("# no marker in V 0 after arming it: %#llx\n", (unsigned long long)e);
 	return 0;
 }
 
@@ -643,13 +725,14 @@ int main(int argc, char **argv)
 	psize = sysconf(_SC_PAGESIZE);
 	npages = hpage / psize;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	set_thp(thp);
 	rc = setup();
 	if (rc) {
+		restore_thp();
 		printf("race: 0 transitions, 0 reads, %d violations, seed %u\n",
 		       rc == 4 ? 0 : 1, seed0);
 		return rc;
 	}
-	set_thp(thp);
 	printf("# race: %d regions of 2 MiB, %d changers, %d readers, THP %s, %d s, seed %u\n",
 	       nregions, nc, nr, thp, seconds, seed0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -664,7 +747,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* Everything quiet: one more look at the whole mapping. */
 	check_all("final pagemap");
-	read_scan(0, nregions * npages);
+	for (i = 0; i < nregions; i += 2)
+		read_scan(i * npages, 2 * npages);
 	read_mincore(0, nregions * npages);
 	read_smaps();
 	restore_thp();

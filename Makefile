@@ -9,6 +9,7 @@
 #   make export-check fail when build/linux has work patches/ lacks
 #   make stress       the dirty-tracking stress tool and fuzzer, debug kernel
 #   make bench        ours vs upstream 6.12 in QEMU: Documentation/bench-results.md
+#   make upstream-watch  what changed upstream since the reviewed 6.12.y release
 #
 # Variables: FLAVOR=fast|debug  KSRC=<6.1.y tree or tarball>
 #            SUITES=series,peer,stress  TESTS=<name,...>  JOBS=3
@@ -24,7 +25,8 @@ export KSRC JOBS
 T := tools
 
 .PHONY: all check deps tree config build selftests initramfs run test \
-	export export-check checkpatch gates check-builds clean distclean bench stress
+	export export-check checkpatch gates check-builds clean distclean bench stress \
+	upstream-watch
 
 all: deps tree build selftests initramfs run
 
@@ -89,3 +91,11 @@ clean:
 
 distclean:
 	rm -rf build
+
+# The upstream 6.12.y release the series mirrors was last reviewed at
+# tools/upstream/reviewed: list what changed in the installed
+# linux-source-6.12 since, and whether the series applies to the
+# installed linux-source-6.1 (Documentation/upstream-differences.rst).
+upstream-watch:
+	$(T)/deps.sh
+	$(T)/upstream-watch.py

@@ -41,9 +41,15 @@ rm -f "$LOGS/check-qemu.txt"
 stage deps "$T/deps.sh" || exit 1
 stage tree "$T/tree.sh" || exit 1
 stage checkpatch "$T/gates/checkpatch.sh" || true
+# The verdict below rests on tools/ktap.py: test it first.
+stage ktap-tests "$T/ktap_test.py" || true
 stage export "$T/export.sh" --check || true
 stage config "$T/config.sh" "$flavor" || exit 1
 stage builds "$T/gates/prefix.sh" "$flavor" || exit 1
+# What changed upstream since the reviewed 6.12.y release: a line, never
+# a failure (Documentation/upstream-differences.rst).
+watch() { "$T/upstream-watch.py" --summary || echo "upstream-watch: the tool failed"; }
+stage upstream-watch watch
 stage selftests "$T/selftests.sh" "$flavor" || exit 1
 stage initramfs "$T/initramfs.sh" || exit 1
 rm -f "$LOGS/check-qemu.txt" "$LOGS/check-qemu-off.txt"

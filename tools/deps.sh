@@ -7,7 +7,7 @@
 
 PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils gzip
 file python3 perl git ccache sparse coccinelle qemu-system-x86 busybox-static
-e2fsprogs rsync linux-source-6.1 linux-source-6.12"
+e2fsprogs rsync patch linux-source-6.1 linux-source-6.12"
 [ -n "${WITH_CROSS:-}" ] && PKGS="$PKGS clang lld llvm gcc-aarch64-linux-gnu gcc-i686-linux-gnu"
 # make bench: the plot of Documentation/bench.png.
 [ -n "${WITH_BENCH:-}" ] && PKGS="$PKGS python3-matplotlib"

@@ -26,7 +26,9 @@ SPLATS = [
     r'list_del corruption', r'Bad page', r'bad pmd', r'bad pte', r'segfault at .* in init',
 ]
 SPLAT_RE = re.compile('|'.join(SPLATS))
-RESULT_RE = re.compile(r'^(ok|not ok) (\d+) (.*?)(?:\s+#\s*(SKIP|TODO|TIMEOUT|exit=\S+)(.*))?$')
+# kselftest prints a skip with no description before the directive:
+# "ok 18 # SKIP reason" - the reason is then the description.
+RESULT_RE = re.compile(r'^(ok|not ok) (\d+)(?: (.*?))??(?:\s*#\s*(SKIP|TODO|TIMEOUT|exit=\S+)(.*))?$')
 PLAN_RE = re.compile(r'^1\.\.(\d+)')
 UNIT_RE = re.compile(r'^Testing (.+?)\.\.\. ?(.*)$')
 UNIT_END_RE = re.compile(r'^(done|skipped|failed)\b')
@@ -107,7 +109,8 @@ def parse(path):
                     continue
                 m = RESULT_RE.match(inner)
                 if m:
-                    cur.cases.append((m.group(1), m.group(3).strip(), (m.group(4) or '')))
+                    desc = (m.group(3) or '').strip() or (m.group(5) or '').strip()
+                    cur.cases.append((m.group(1), desc, (m.group(4) or '')))
                 continue
             m = RESULT_RE.match(line)
             if m and cur is not None:

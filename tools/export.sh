@@ -9,7 +9,7 @@
 #                            has commits or edits that patches/ lacks
 #
 # The cover letter's subject and text are kept in patches/0000-cover-letter.patch
-# itself: edit them there; shortlog, diffstat and base-commit are regenerated.
+# itself: edit them there; shortlog, diffstat and the "Base:" paragraph are regenerated.
 . "$(dirname "$0")/common.sh"
 
 check=0
@@ -38,6 +38,26 @@ cover_description() {
 	' "$cover" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 }
 
+# What the series sits on, from what tools/tree.sh recorded: no
+# base-commit (the base is a tarball import that exists nowhere else).
+base_text() {
+	local kver id pkg=
+	kver=$(cat "$BUILD/base-version" 2>/dev/null || make -s -C "$TREE" kernelversion)
+	id=$(cat "$BUILD/base-id" 2>/dev/null || true)
+	case $id in
+	"tarball linux-source-6.1.tar.xz "*)
+		pkg=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || true) ;;
+	esac
+	if [ -n "$pkg" ]; then
+		echo "Base: Linux $kver as Debian's linux-source-6.1 $pkg ships it, the"
+		echo "tree this series was tested on; no base-commit, as that tree is a"
+		echo "tarball, not a git commit."
+	else
+		echo "Base: Linux $kver ($id); no base-commit, as the tree was imported"
+		echo "from a tarball or directory, not a git commit."
+	fi
+}
+
 generate() {
 	local out=$1 n
 	mkdir -p "$out"
@@ -46,12 +66,19 @@ generate() {
 	git -C "$TREE" config branch.series.description "$(cover_description)"
 	git -C "$TREE" -c core.abbrev=12 -c diff.renames=true format-patch -q \
 		--cover-letter --cover-from-description=subject \
-		--subject-prefix="PATCH 6.1" --base=base --no-signature \
+		--subject-prefix="PATCH 6.1" --no-signature \
 		--zero-commit -o "$out" base..HEAD
 	# format-patch dates the cover letter "now"; pin it to the last patch.
 	local date
 	date=$(git -C "$TREE" log -1 --format='%ad' --date=rfc2822 HEAD)
 	sed -i "s/^Date: .*/Date: $date/" "$out/0000-cover-letter.patch"
+	# The "Base:" paragraph comes from the tree step, never by hand.
+	base_text > "$tmp/base.txt"
+	awk -v f="$tmp/base.txt" '
+		/^Base: / && !done { while ((getline l < f) > 0) print l; skip = 1; done = 1; next }
+		skip && /^$/ { skip = 0 }
+		!skip { print }
+	' "$out/0000-cover-letter.patch" > "$tmp/cover" && mv "$tmp/cover" "$out/0000-cover-letter.patch"
 	local tail_file
 	tail_file=$(git -C "$TREE" log --reverse --format='%s' base..HEAD |
 		grep -nxF "$TAIL_SUBJECT" | head -1 | cut -d: -f1)
@@ -72,10 +99,7 @@ if [ $check = 1 ]; then
 		echo "$dirty" | sed 's/^/  /'
 		rc=1
 	fi
-	# base-commit: names the synthetic base commit, whose id depends on
-	# the base source (the Debian package revision, or KSRC): not on
-	# the series. Compare without it.
-	if ! diff -rq -I '^base-commit: [0-9a-f]*$' "$tmp/p" "$PATCHES" > "$tmp/diff"; then
+	if ! diff -rq "$tmp/p" "$PATCHES" > "$tmp/diff"; then
 		echo "export-check: patches/ differs from build/linux (base..HEAD):"
 		sed -e "s|$tmp/p|tree|g" -e "s|$PATCHES|patches|g" -e 's/^/  /' "$tmp/diff"
 		rc=1
